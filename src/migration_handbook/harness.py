@@ -1,13 +1,6 @@
 """The example harness: the checks every migration in the handbook passes, on every backend.
 
-Use it from any project's pytest suite:
-
-```python
-from migration_handbook import AlembicProject, check_migrations
-
-def test_migrations(database_url):
-    check_migrations(AlembicProject.load("path/to/project"), database_url)
-```
+See the handbook's page "The example harness" for how to use it from a pytest suite.
 """
 
 from __future__ import annotations
