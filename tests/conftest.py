@@ -10,7 +10,9 @@ HANDBOOK_BACKENDS=sqlite (comma-separated) opts out of a backend; the run's summ
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import shutil
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -98,3 +100,28 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine = sa.create_engine(database_url, poolclass=NullPool)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def copy_example(tmp_path: Path) -> Callable[[str], Path]:
+    """Copy `examples/<name>` into the test's temporary folder and return the copy's path.
+
+    Use it to add a broken revision, or change a model, without touching the real example.
+    The copy's models package has the same name as the original's: a test that edits the
+    models must call `forget_package(name)` so the edited version is imported.
+    """
+
+    def copy(name: str) -> Path:
+        destination = tmp_path / name
+        shutil.copytree(
+            EXAMPLES / name, destination, ignore=shutil.ignore_patterns("__pycache__", "*.db")
+        )
+        return destination
+
+    return copy
+
+
+def forget_package(name: str) -> None:
+    """Drop an already imported package and its modules, so the next import reads the files again."""
+    for module in [m for m in sys.modules if m == name or m.startswith(f"{name}.")]:
+        del sys.modules[module]
