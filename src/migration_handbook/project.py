@@ -94,19 +94,21 @@ class AlembicProject:
                 f"{versions}: the versions folder does not exist. Create it, or fix "
                 f"`script_location` in {self.config_file}."
             )
-        _import_each_revision_file(sorted(versions.glob("*.py")))
+        parents = _import_each_revision_file(sorted(versions.glob("*.py")))
+        known = {rev for rev, _ in parents.values()}
+        for path, (_, down_revisions) in parents.items():
+            for parent in down_revisions:
+                if parent not in known:
+                    raise ProjectError(
+                        f"{path}: down_revision {parent!r} points to no revision in {versions}. "
+                        "Restore the revision file it names, or point down_revision at an "
+                        "existing revision."
+                    )
         try:
             revisions = {s.revision: s for s in script.walk_revisions("base", "heads")}
             heads = script.get_heads()
         except CommandError as exc:
             raise ProjectError(f"{versions}: {exc}") from exc
-        for rev in revisions.values():
-            for parent in _as_tuple(rev.down_revision):
-                if parent not in revisions:
-                    raise ProjectError(
-                        f"{rev.path}: down_revision {parent!r} points to no revision in {versions}. "
-                        "Restore the deleted revision file or point down_revision at an existing one."
-                    )
         if len(heads) > 1:
             files = ", ".join(Path(revisions[h].path).name for h in sorted(heads))
             raise ProjectError(
@@ -133,8 +135,12 @@ def _find_config_file(root: Path) -> Path:
     )
 
 
-def _import_each_revision_file(files: Sequence[Path]) -> None:
-    """Import every revision file on its own, so a broken one is reported by its path."""
+def _import_each_revision_file(files: Sequence[Path]) -> dict[Path, tuple[str, tuple[str, ...]]]:
+    """Import every revision file on its own, so a broken one is reported by its path.
+
+    Returns each file's revision id and down revisions.
+    """
+    found: dict[Path, tuple[str, tuple[str, ...]]] = {}
     for path in files:
         module_name = f"_handbook_revision_check_{uuid.uuid4().hex}"
         spec = importlib.util.spec_from_file_location(module_name, path)
@@ -151,7 +157,12 @@ def _import_each_revision_file(files: Sequence[Path]) -> None:
         finally:
             sys.modules.pop(module_name, None)
         if not hasattr(module, "revision"):
-            raise ProjectError(f"{path}: not a revision file (it sets no `revision` variable).")
+            raise ProjectError(
+                f"{path}: not a revision file (it sets no `revision` variable). Alembic reads "
+                "`revision` and `down_revision` variables, not the docstring: add them."
+            )
+        found[path] = (module.revision, _as_tuple(getattr(module, "down_revision", None)))
+    return found
 
 
 def _as_tuple(value: str | Sequence[str] | None) -> tuple[str, ...]:

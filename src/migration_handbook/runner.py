@@ -13,7 +13,7 @@ from alembic.script import Script
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.pool import NullPool
 
-from migration_handbook.errors import MigrationCheckError
+from migration_handbook.errors import DatabaseUnavailableError, MigrationCheckError
 from migration_handbook.project import AlembicProject
 from migration_handbook.schema import Snapshot, snapshot_schema
 
@@ -40,8 +40,15 @@ class MigrationRunner:
             self.engine = target
         else:
             self.engine = self._owned_engine = sa.create_engine(target, poolclass=NullPool)
-        with self.connect() as conn:
-            version = ".".join(str(p) for p in (conn.dialect.server_version_info or ()))
+        try:
+            with self.connect() as conn:
+                version = ".".join(str(p) for p in (conn.dialect.server_version_info or ()))
+        except sa.exc.DBAPIError as exc:
+            self.close()
+            raise DatabaseUnavailableError(
+                f"cannot connect to {self.engine.url.render_as_string()}: {exc.orig}. "
+                "Check the URL (DATABASE_URL or HANDBOOK_POSTGRES_URL) and that the server runs."
+            ) from exc
         self.backend = f"{self.engine.dialect.name} {version}".strip()
         """The backend's name and server version, as failure messages show it."""
 
