@@ -108,7 +108,7 @@ def _check_reachable(url: URL, what: str) -> None:
             conn.exec_driver_sql("SELECT 1")
     except sa.exc.SQLAlchemyError as exc:
         raise DatabaseUnavailableError(
-            f"cannot connect to {what}: {getattr(exc, 'orig', exc)}. Start that server, fix the "
+            f"cannot connect to {what}: {_one_line(getattr(exc, 'orig', exc))} Start that server, fix the "
             f"URL, or unset {POSTGRES_URL_VARIABLE} to let the tests start their own."
         ) from exc
     finally:
@@ -123,3 +123,8 @@ def _private_runtime_dir() -> str:
     path = Path(tempfile.gettempdir()) / f"handbook-runtime-{os.getuid()}"
     path.mkdir(mode=0o700, exist_ok=True)
     return str(path)
+
+
+def _one_line(error: object) -> str:
+    text = " ".join(str(error).split())
+    return text if text.endswith((".", "?")) else f"{text}."
