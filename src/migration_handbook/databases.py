@@ -51,7 +51,7 @@ def embedded_postgres(data_dir: str | Path | None = None) -> Iterator[URL]:
     """
     os.environ.setdefault("XDG_RUNTIME_DIR", _private_runtime_dir())
     try:
-        import pgserver  # type: ignore[import-untyped]
+        import pgserver
     except ImportError as exc:
         raise DatabaseUnavailableError(
             "the embedded PostgreSQL server needs the `pgserver` package: run `uv sync`, "
@@ -59,7 +59,7 @@ def embedded_postgres(data_dir: str | Path | None = None) -> Iterator[URL]:
         ) from exc
     folder = Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="handbook-pg-"))
     try:
-        server = pgserver.get_server(folder, cleanup_mode="stop")
+        server = pgserver.get_server(folder, cleanup_mode="stop")  # type: ignore[attr-defined]
     except Exception as exc:
         raise DatabaseUnavailableError(
             f"the embedded PostgreSQL server did not start in {folder}: {exc}. "

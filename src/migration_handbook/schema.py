@@ -70,7 +70,7 @@ def snapshot_schema(connection: Connection, *, ignore: frozenset[str] = IGNORED_
         "views": sorted(inspector.get_view_names()),
     }
     if dialect.name == "postgresql":
-        snapshot["sequences"] = sorted(inspector.get_sequence_names())  # type: ignore[attr-defined]
+        snapshot["sequences"] = sorted(inspector.get_sequence_names())
         snapshot["enums"] = {
             e["name"]: list(e["labels"])
             for e in inspector.get_enums()  # type: ignore[attr-defined]
