@@ -15,9 +15,11 @@ from pytest_examples import CodeExample, EvalExample, find_examples
 
 from tests.conftest import REPO_ROOT
 
-SNIPPET = re.compile(r'^--8<-- "([^"]+)"', re.M)
+SNIPPET = re.compile(r'--8<-- "([^":]+)(?::[\w-]+)?"')
 BLOCKS = list(find_examples(REPO_ROOT / "docs", REPO_ROOT / "src"))
-RUNNABLE = [b for b in BLOCKS if not SNIPPET.search(b.source) and b.prefix_settings().get("test") != "skip"]
+RUNNABLE = [
+    b for b in BLOCKS if not SNIPPET.search(b.source) and b.prefix_settings().get("test") != "skip"
+]
 # Kept exactly as the source published it (imports unsorted): lint it for errors, not for style.
 VERBATIM = {"examples/source-create-user-table/as-published/create_user_table.py"}
 INCLUDES = sorted({m for b in BLOCKS for m in SNIPPET.findall(b.source) if m.endswith(".py")})
@@ -32,7 +34,9 @@ def test_blocks_were_found() -> None:
 
 
 @pytest.mark.parametrize("block", [b for b in BLOCKS if not SNIPPET.search(b.source)], ids=str)
-def test_block_is_linted_and_skips_only_with_a_reason(block: CodeExample, eval_example: EvalExample) -> None:
+def test_block_is_linted_and_skips_only_with_a_reason(
+    block: CodeExample, eval_example: EvalExample
+) -> None:
     settings = block.prefix_settings()
     if settings.get("test") == "skip":
         assert settings.get("reason"), f'{block}: test="skip" needs reason="why it cannot run"'

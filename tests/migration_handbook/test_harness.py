@@ -64,7 +64,11 @@ def project_with(copy_example: Callable[[str], Path]) -> Callable[[str, str], Al
         path = folder / "migrations" / "versions" / f"2023_01_02_0000-{REV}_broken_on_purpose.py"
         path.write_text(
             REVISION.format(
-                message="broken on purpose", rev=REV, down=HEAD, upgrade=indent(upgrade), downgrade=indent(downgrade)
+                message="broken on purpose",
+                rev=REV,
+                down=HEAD,
+                upgrade=indent(upgrade),
+                downgrade=indent(downgrade),
             )
         )
         return AlembicProject.load(folder)
@@ -76,7 +80,9 @@ ADD_NICKNAME = 'op.add_column("users", sa.Column("nickname", sa.String(50)))'
 DROP_NICKNAME = 'with op.batch_alter_table("users") as batch:\n    batch.drop_column("nickname")'
 
 
-def test_good_example_passes_with_url_engine_and_connection(database_url: str, engine: Engine) -> None:
+def test_good_example_passes_with_url_engine_and_connection(
+    database_url: str, engine: Engine
+) -> None:
     project = AlembicProject.load(EXAMPLES / EXAMPLE)
     assert check_migrations(project, database_url).revisions == [HEAD]
     command.downgrade(project.config(engine), "base")  # the harness left the database at base
@@ -100,7 +106,9 @@ def test_downgrade_that_leaves_a_column(
     backend: str, database_url: str, project_with: Callable[[str, str], AlembicProject]
 ) -> None:
     project = project_with(ADD_NICKNAME, "pass")
-    with pytest.raises(MigrationCheckError, match=rf"downgrade of revision {REV} .* on {backend}") as raised:
+    with pytest.raises(
+        MigrationCheckError, match=rf"downgrade of revision {REV} .* on {backend}"
+    ) as raised:
         run_stairway(project, database_url)
     assert "tables > users > columns: 'nickname' is new" in str(raised.value)
 
@@ -108,8 +116,12 @@ def test_downgrade_that_leaves_a_column(
 def test_downgrade_that_drops_too_much(
     backend: str, database_url: str, project_with: Callable[[str, str], AlembicProject]
 ) -> None:
-    project = project_with(ADD_NICKNAME, DROP_NICKNAME + '\nop.drop_index("ix_users_email", table_name="users")')
-    with pytest.raises(MigrationCheckError, match=rf"downgrade of revision {REV} .* on {backend}") as raised:
+    project = project_with(
+        ADD_NICKNAME, DROP_NICKNAME + '\nop.drop_index("ix_users_email", table_name="users")'
+    )
+    with pytest.raises(
+        MigrationCheckError, match=rf"downgrade of revision {REV} .* on {backend}"
+    ) as raised:
         run_stairway(project, database_url)
     assert "ix_users_email" in str(raised.value)
 
@@ -126,11 +138,14 @@ def test_re_upgrade_catches_leftovers_reflection_cannot_see(
         )
     else:
         leftover = (
-            "op.execute(\"CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql "
+            'op.execute("CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql '
             "AS 'BEGIN NEW.updated_at := now(); RETURN NEW; END'\")"
         )
     project = project_with(leftover, "pass")
-    with pytest.raises(MigrationCheckError, match=rf"upgrade to revision {REV} .* failed on {backend}.*already exists"):
+    with pytest.raises(
+        MigrationCheckError,
+        match=rf"upgrade to revision {REV} .* failed on {backend}.*already exists",
+    ):
         run_stairway(project, database_url)
 
 
@@ -139,7 +154,9 @@ def test_models_that_drift_from_the_migrations(
 ) -> None:
     project = project_with(ADD_NICKNAME, DROP_NICKNAME)
     assert run_stairway(project, database_url).revisions == [HEAD, REV]  # the round trip is fine
-    with pytest.raises(MigrationCheckError, match=rf"models and the migrations disagree at head on {backend}") as raised:
+    with pytest.raises(
+        MigrationCheckError, match=rf"models and the migrations disagree at head on {backend}"
+    ) as raised:
         check_migrations(project, database_url)
     assert "nickname" in str(raised.value)
 
@@ -167,20 +184,27 @@ def test_server_default_the_backend_cannot_evaluate(
         'op.drop_table("notes")',
     )
     command.upgrade(project.config(engine), "head")  # the migration itself succeeds
-    with pytest.raises(MigrationCheckError, match=rf"table 'notes' on {backend} .*failed: {re.escape(error)}"):
+    with pytest.raises(
+        MigrationCheckError, match=rf"table 'notes' on {backend} .*failed: {re.escape(error)}"
+    ):
         check_server_defaults(project, engine)
     with engine.connect() as conn:  # the check leaves no rows behind
         assert conn.execute(sa.text("SELECT count(*) FROM users")).scalar_one() == 0
 
 
 @pytest.mark.backends("sqlite")
-def test_boolean_default_stored_as_text(engine: Engine, project_with: Callable[[str, str], AlembicProject]) -> None:
+def test_boolean_default_stored_as_text(
+    engine: Engine, project_with: Callable[[str, str], AlembicProject]
+) -> None:
     project = project_with(
-        "op.add_column(\"users\", sa.Column(\"is_admin\", sa.Boolean(), server_default='false', nullable=False))",
+        'op.add_column("users", sa.Column("is_admin", sa.Boolean(), server_default=\'false\', nullable=False))',
         DROP_NICKNAME.replace("nickname", "is_admin"),
     )
     command.upgrade(project.config(engine), "head")
-    with pytest.raises(MigrationCheckError, match=r"column 'is_admin' .* stored 'false' \(str\), which is not a boolean"):
+    with pytest.raises(
+        MigrationCheckError,
+        match=r"column 'is_admin' .* stored 'false' \(str\), which is not a boolean",
+    ):
         check_server_defaults(project, engine)
 
 
@@ -189,18 +213,25 @@ def test_clean_base_reports_leftovers(backend: str, engine: Engine) -> None:
     check_clean_base(project, engine)  # an empty database is clean
     with engine.begin() as conn:
         conn.exec_driver_sql("CREATE TABLE forgotten (id INTEGER PRIMARY KEY)")
-    with pytest.raises(MigrationCheckError, match=rf"downgrading to base on {backend}.*tables: forgotten"):
+    with pytest.raises(
+        MigrationCheckError, match=rf"downgrading to base on {backend}.*tables: forgotten"
+    ):
         check_clean_base(project, engine)
 
 
 def test_refuses_a_database_that_is_not_empty(backend: str, engine: Engine) -> None:
     project = AlembicProject.load(EXAMPLES / EXAMPLE)
     command.upgrade(project.config(engine), "head")
-    with pytest.raises(MigrationCheckError, match=rf"not empty: it is at \('{HEAD}',\) on {backend}"):
+    with pytest.raises(
+        MigrationCheckError, match=rf"not empty: it is at \('{HEAD}',\) on {backend}"
+    ):
         check_migrations(project, engine)
 
 
 def test_unreachable_database_names_the_url() -> None:
     project = AlembicProject.load(EXAMPLES / EXAMPLE)
-    with pytest.raises(DatabaseUnavailableError, match=r"cannot connect to postgresql\+psycopg://nobody@127.0.0.1:9/app"):
+    with pytest.raises(
+        DatabaseUnavailableError,
+        match=r"cannot connect to postgresql\+psycopg://nobody@127.0.0.1:9/app",
+    ):
         check_migrations(project, "postgresql+psycopg://nobody@127.0.0.1:9/app")

@@ -54,7 +54,9 @@ def test_loads_a_valid_project() -> None:
 
 
 def test_folder_without_alembic_config(tmp_path: Path) -> None:
-    with pytest.raises(ProjectError, match=re.escape(str(tmp_path)) + ".*no Alembic configuration found"):
+    with pytest.raises(
+        ProjectError, match=re.escape(str(tmp_path)) + ".*no Alembic configuration found"
+    ):
         AlembicProject.load(tmp_path)
 
 
@@ -64,7 +66,9 @@ def test_missing_folder(tmp_path: Path) -> None:
 
 
 def test_pyproject_with_tool_alembic_is_a_config(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text('[tool.alembic]\nscript_location = "%(here)s/migrations"\n')
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.alembic]\nscript_location = "%(here)s/migrations"\n'
+    )
     (tmp_path / "migrations" / "versions").mkdir(parents=True)
     assert AlembicProject.load(tmp_path).config_file.name == "pyproject.toml"
 
@@ -73,15 +77,23 @@ def test_revision_file_that_fails_to_import(copy_example: Callable[[str], Path])
     project = copy_example(EXAMPLE)
     broken = add_revision(project, "a1b2c3d4e5f6", "3c7d0f2a9b41")
     broken.write_text(broken.read_text().replace("def upgrade() -> None:", "def upgrade() -> None"))
-    with pytest.raises(ProjectError, match=re.escape(str(broken)) + ": the revision file fails to import: SyntaxError"):
+    with pytest.raises(
+        ProjectError,
+        match=re.escape(str(broken)) + ": the revision file fails to import: SyntaxError",
+    ):
         AlembicProject.load(project)
 
 
 def test_two_heads(copy_example: Callable[[str], Path]) -> None:
     project = copy_example(EXAMPLE)
     add_revision(project, "a1b2c3d4e5f6", "3c7d0f2a9b41")
-    add_revision(project, "b2c3d4e5f6a1", "3c7d0f2a9b41", name="2023_01_02_0001-b2c3d4e5f6a1_add_nickname.py")
-    with pytest.raises(ProjectError, match=r"2 heads \(2023_01_02_0000-a1b2c3d4e5f6.*, 2023_01_02_0001-b2c3d4e5f6a1.*\).*alembic merge heads"):
+    add_revision(
+        project, "b2c3d4e5f6a1", "3c7d0f2a9b41", name="2023_01_02_0001-b2c3d4e5f6a1_add_nickname.py"
+    )
+    with pytest.raises(
+        ProjectError,
+        match=r"2 heads \(2023_01_02_0000-a1b2c3d4e5f6.*, 2023_01_02_0001-b2c3d4e5f6a1.*\).*alembic merge heads",
+    ):
         AlembicProject.load(project)
 
 

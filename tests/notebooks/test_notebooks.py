@@ -19,9 +19,14 @@ def test_notebook_runs(path: Path, database_url: str, monkeypatch: pytest.Monkey
     monkeypatch.setenv("HANDBOOK_DATABASE_URL", database_url)
     notebook = nbformat.read(path, as_version=4)
     NotebookClient(
-        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        notebook,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
     ).execute()
-    errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    errors = [
+        o for c in notebook.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
+    ]
     assert not errors
 
 

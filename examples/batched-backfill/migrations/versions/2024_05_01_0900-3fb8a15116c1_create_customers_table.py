@@ -1,0 +1,30 @@
+"""create customers table
+
+Revision ID: 3fb8a15116c1
+Revises:
+Create Date: 2024-05-01 09:00:00.000000+00:00
+
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "3fb8a15116c1"
+down_revision: str | Sequence[str] | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "customers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("email", sa.String(320), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_customers")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("customers")

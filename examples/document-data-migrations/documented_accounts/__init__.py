@@ -1,0 +1,1 @@
+"""The application package of the document-data-migrations example: its models live in `models`."""

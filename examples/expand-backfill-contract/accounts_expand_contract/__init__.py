@@ -1,0 +1,1 @@
+"""The application package of the expand-backfill-contract example: its models live in `models`."""

@@ -1,0 +1,1 @@
+"""The application package of the lock-safe-schema-changes example: its models live in `models`."""

@@ -1,0 +1,1 @@
+"""The application package of the test-before-production example: its models live in `models`."""

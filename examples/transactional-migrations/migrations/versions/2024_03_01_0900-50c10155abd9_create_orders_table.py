@@ -1,0 +1,38 @@
+"""create orders table
+
+Revision ID: 50c10155abd9
+Revises:
+Create Date: 2024-03-01 09:00:00.000000+00:00
+
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "50c10155abd9"
+down_revision: str | Sequence[str] | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "orders",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("customer_email", sa.String(320), nullable=False),
+        sa.Column("total_cents", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(20), server_default="new", nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.func.now(),
+            nullable=False,
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_orders")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("orders")
