@@ -221,7 +221,13 @@ def test_autogenerate_names_a_new_constraint_only_with_a_convention(
         )
         migration = produce_migrations(context, target)
     upgrade = render_python_code(migration.upgrade_ops)
-    downgrade = render_python_code(migration.downgrade_ops)
+    if convention:
+        downgrade = render_python_code(migration.downgrade_ops)
+    else:
+        with pytest.warns(
+            UserWarning, match=r"drop_constraint\(\) directive for an unnamed constraint"
+        ):
+            downgrade = render_python_code(migration.downgrade_ops)
     if convention:
         assert "op.create_unique_constraint(op.f('uq_products_title'), 'products', ['title'])" in (
             upgrade
