@@ -112,7 +112,14 @@ def run_stairway(
             _expect_same(
                 after[i], runner.snapshot(), f"downgrade of {runner.describe(script)}", runner
             )
-            runner.upgrade(script)
+            try:
+                runner.upgrade(script)
+            except MigrationCheckError as exc:
+                raise MigrationCheckError(
+                    f"re-upgrade of {runner.describe(script)} after its downgrade failed: {exc}. "
+                    "The downgrade left something behind that a schema comparison cannot see "
+                    "(a function, trigger, type or row): drop it in downgrade()."
+                ) from exc
             _expect_same(
                 after[i + 1], runner.snapshot(), f"re-upgrade of {runner.describe(script)}", runner
             )

@@ -144,7 +144,7 @@ def test_re_upgrade_catches_leftovers_reflection_cannot_see(
     project = project_with(leftover, "pass")
     with pytest.raises(
         MigrationCheckError,
-        match=rf"upgrade to revision {REV} .* failed on {backend}.*already exists",
+        match=rf"(?s)re-upgrade of revision {REV} .* after its downgrade failed: upgrade to revision {REV} .* failed on {backend}.*already exists.*drop it in downgrade",
     ):
         run_stairway(project, database_url)
 
