@@ -75,7 +75,8 @@ def run_with_lock_timeout(
     (`IF NOT EXISTS`).
 
     On SQLite the statements run once, in a transaction, without any timeout (see the module
-    documentation for why).
+    documentation for why). Python's `sqlite3` driver begins that transaction only at the first
+    INSERT, UPDATE or DELETE, so DDL before it is not rolled back when a later statement fails.
 
     Args:
         bind: an `Engine` (a connection is opened and closed here), or a `Connection` not

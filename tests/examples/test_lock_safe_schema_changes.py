@@ -11,6 +11,7 @@ wait more than SAFE_WORST_S.
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +21,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from alembic.operations import Operations
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
 from migration_handbook import AlembicProject, check_migrations
@@ -160,6 +163,15 @@ def test_a_row_breaking_the_check_fails_the_revision_and_a_rerun_succeeds(
     else:
         # Batch mode's CREATE TABLE ran outside the failed transaction: its copy is left over.
         assert "_alembic_tmp_orders" in sa.inspect(engine).get_table_names()
+        # A batch operation without the revision's DROP TABLE IF EXISTS trips over it.
+        with pytest.raises(
+            sa.exc.OperationalError, match="table _alembic_tmp_orders already exists"
+        ):
+            with engine.begin() as conn:
+                with Operations(MigrationContext.configure(conn)).batch_alter_table(
+                    "orders"
+                ) as batch:
+                    batch.create_check_constraint("ck_orders_amount_not_negative", "amount >= 0")
     with engine.begin() as conn:
         conn.exec_driver_sql("UPDATE orders SET amount = 0 WHERE amount < 0")
     upgrade(engine, CONSTRAINTS)
@@ -220,8 +232,11 @@ def test_sqlite_refuses_a_volatile_default_in_add_column(
     engine: Engine, with_anti_pattern: Callable[[str], AlembicProject]
 ) -> None:
     proj = with_anti_pattern("add_orders_public_id_with_a_volatile_default")
-    upgrade(engine, CREATE, proj)
-    populate_sqlite(engine)  # on an empty table SQLite lets it through
+    # On an empty table SQLite lets it through (the page says so).
+    upgrade(engine, "head", proj)
+    assert "public_id" in {c["name"] for c in sa.inspect(engine).get_columns("orders")}
+    command.downgrade(proj.config(engine), CREATE)
+    populate_sqlite(engine)  # with rows, the same statement is refused
     with pytest.raises(sa.exc.DBAPIError, match="Cannot add a column with non-constant default"):
         upgrade(engine, "head", proj)
 
@@ -502,3 +517,50 @@ def test_even_an_instant_add_column_blocks_writes_while_its_transaction_is_open(
     assert "AccessExclusiveLock" in held.locks["orders"], held.locks
     assert held.write_wait >= BLOCKED_AT_LEAST_S, f"the writer waited {held.write_wait:.3f} s"
     assert held.read_wait >= BLOCKED_AT_LEAST_S, f"the reader waited {held.read_wait:.3f} s"
+
+
+def test_autogenerate_writes_batch_blocks_for_sqlite_only(
+    engine: Engine, backend: str, copy_example: Callable[[str], Path]
+) -> None:
+    # env.py sets render_as_batch=True for SQLite only: the same model change is written as a
+    # batch_alter_table block there and as a plain op.add_column on PostgreSQL.
+    root = copy_example("lock-safe-schema-changes")
+    (currency,) = (root / "migrations" / "versions").glob(f"*-{CURRENCY}_*.py")
+    currency.unlink()  # the models have orders.currency; the database will not
+    proj = AlembicProject.load(root)
+    upgrade(engine, NOT_NULL, proj)
+    script = command.revision(proj.config(engine), message="add orders currency", autogenerate=True)
+    assert script is not None and not isinstance(script, list)
+    upgrade_code = Path(script.path).read_text().split("def downgrade")[0]
+    assert "currency" in upgrade_code
+    if backend == "sqlite":
+        assert "with op.batch_alter_table('orders'" in upgrade_code
+    else:
+        assert "batch_alter_table" not in upgrade_code
+        assert "op.add_column('orders'" in upgrade_code
+
+
+@pytest.mark.backends("sqlite")  # PostgreSQL's counterpart: the lock-mode tests above
+def test_sqlite_batch_copy_keeps_every_other_writer_waiting(engine: Engine) -> None:
+    upgrade(engine, INDEX)
+    populate_sqlite(engine)
+    database = engine.url.database
+    assert database
+    other_writes: list[str] = []
+
+    @sa.event.listens_for(engine, "after_cursor_execute")
+    def write_meanwhile(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        if statement.startswith("INSERT INTO _alembic_tmp_orders"):
+            # Half-way through the copy: another connection tries to write, without waiting.
+            other = sqlite3.connect(database, timeout=0)
+            try:
+                other.execute("UPDATE customers SET name = 'x' WHERE id = 1")
+                other.commit()
+                other_writes.append("written")
+            except sqlite3.OperationalError as exc:
+                other_writes.append(str(exc))
+            finally:
+                other.close()
+
+    upgrade(engine, CONSTRAINTS)  # batch mode: copies orders
+    assert other_writes == ["database is locked"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,9 @@ PROJECT = EXAMPLES / NAME
 FIRST, HEAD = "fbd54c8a0089", "7871f36afaaa"
 PACKAGE = "member_directory"
 UNNAMED = "2024_03_01_0900-fbd54c8a0089_create_members_table.py"
+CHECK_OMITTED = re.escape(
+    "Unnamed CHECK constraint on reflected table 'members' is being omitted from the table recreate"
+)
 
 
 @pytest.fixture
@@ -101,7 +105,7 @@ def test_dropping_an_unnamed_constraint_by_the_convention_name_fails(
         assert "[SQL: ALTER TABLE members DROP CONSTRAINT uq_members_email]" in message
     else:
         with (
-            pytest.warns(UserWarning, match="Unnamed CHECK constraint on reflected table"),
+            pytest.warns(UserWarning, match=CHECK_OMITTED),
             pytest.raises(ValueError, match="No such constraint: 'uq_members_email'"),
         ):
             command.upgrade(project.config(engine), HEAD)
@@ -117,11 +121,12 @@ def test_a_constraint_without_a_name_cannot_be_dropped(
     with engine.connect() as conn:
         op = Operations(MigrationContext.configure(conn, opts={"render_as_batch": True}))
         if backend == "postgresql":
-            with pytest.raises(sa.exc.CompileError, match="it has no name"):
+            no_name = "Can't emit DROP CONSTRAINT for constraint UniqueConstraint(); it has no name"
+            with pytest.raises(sa.exc.CompileError, match=re.escape(no_name)):
                 op.drop_constraint(None, "members", type_="unique")  # type: ignore[arg-type]
         else:
             with (
-                pytest.warns(UserWarning, match="Unnamed CHECK constraint on reflected table"),
+                pytest.warns(UserWarning, match=CHECK_OMITTED),
                 pytest.raises(ValueError, match="Constraint must have a name"),
                 op.batch_alter_table("members") as batch_op,
             ):
@@ -135,7 +140,7 @@ def test_sqlite_batch_mode_drops_an_unnamed_check(engine: Engine, unnamed: Alemb
     with engine.connect() as conn:
         op = Operations(MigrationContext.configure(conn))
         with (
-            pytest.warns(UserWarning, match="Unnamed CHECK constraint on reflected table"),
+            pytest.warns(UserWarning, match=CHECK_OMITTED),
             op.batch_alter_table("members") as batch_op,
         ):
             batch_op.alter_column("email", type_=sa.String(400))  # SQLite: rebuilds the table
@@ -177,7 +182,6 @@ def test_current_check_heads_fails_on_an_empty_database(engine: Engine) -> None:
 
 def test_cli_check_heads_exit_status(database_url: str, engine: Engine) -> None:
     project = AlembicProject.load(PROJECT)
-    command.upgrade(project.config(engine), FIRST)
 
     def check_heads() -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -189,6 +193,10 @@ def test_cli_check_heads_exit_status(database_url: str, engine: Engine) -> None:
             timeout=60,
         )
 
+    empty = check_heads()  # no alembic_version yet
+    assert empty.returncode == 255
+    assert "FAILED: Database is not on all head revisions" in empty.stdout + empty.stderr
+    command.upgrade(project.config(engine), FIRST)
     behind = check_heads()
     assert behind.returncode == 255
     assert "FAILED: Database is not on all head revisions" in behind.stdout + behind.stderr
@@ -202,5 +210,29 @@ def test_reference_env_needs_database_url(monkeypatch: pytest.MonkeyPatch) -> No
     """The reference env.py (examples/create-user-table) reads the URL from DATABASE_URL only."""
     monkeypatch.delenv("DATABASE_URL", raising=False)
     project = AlembicProject.load(EXAMPLES / "create-user-table")
-    with pytest.raises(SystemExit, match="DATABASE_URL is not set"):
+    with pytest.raises(
+        SystemExit,
+        match="DATABASE_URL is not set. Set it to the database to migrate, for example",
+    ):
         command.upgrade(project.config(), "head")
+
+
+# The source's version, kept to show what is wrong with it: it fails the harness on SQLite
+# (tests/examples/test_source_create_user_table.py asserts how) and passes on PostgreSQL.
+COUNTER_EXAMPLES = {"source-create-user-table"}
+
+
+@pytest.mark.parametrize(
+    "example",
+    sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir() and p.name not in COUNTER_EXAMPLES),
+)
+def test_every_example_has_a_harness_test(example: str) -> None:
+    """Page claim: every example runs through check_migrations (on every backend, via
+    `database_url`) in its own tests/examples/test_<name>.py."""
+    tests = Path(__file__).with_name(f"test_{example.replace('-', '_')}.py")
+    assert tests.is_file(), f"{example} has no {tests.name}"
+    assert re.search(
+        r"def test_\w*passes\w*\([^)]*database_url[^)]*\)[^\n]*:\n(?:    .*\n|\n)*?"
+        r"    .*check_migrations\(",
+        tests.read_text(),
+    ), f"{tests.name} has no test that runs check_migrations on `database_url`"

@@ -4,7 +4,10 @@ squash (a baseline for new databases, a stamp for existing ones)."""
 from __future__ import annotations
 
 import importlib
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -134,5 +137,43 @@ def test_adopt_baseline_refuses_a_database_behind_the_old_head(
     command.upgrade(AlembicProject.load(old_history(copy_example)).config(engine), OLD[1])
     with engine.connect() as conn, pytest.raises(RuntimeError) as raised:
         baseline.adopt_baseline(AlembicProject.load(PROJECT).config(), conn)
-    assert f"the database is at ['{OLD[1]}'], not at {OLD[-1]}" in str(raised.value)
+    assert str(raised.value) == (
+        f"the database is at ['{OLD[1]}'], not at {OLD[-1]}, the last revision before the "
+        "squash. Upgrade it to that revision with the previous release first; stamping it now "
+        "would skip the revisions it has not run. An empty database needs no stamp: run "
+        "`alembic upgrade head`."
+    )
     assert heads(engine) == (OLD[1],)
+
+
+def test_baseline_has_no_down_revision() -> None:
+    [baseline] = AlembicProject.load(PROJECT).revisions()
+    assert (baseline.revision, baseline.down_revision) == (BASELINE, None)
+
+
+def test_stamp_without_purge_cannot_find_the_old_head(
+    engine: Engine, copy_example: Callable[[str], Path]
+) -> None:
+    """Why adopt_baseline passes purge=True: the old ids are no longer in versions/."""
+    command.upgrade(AlembicProject.load(old_history(copy_example)).config(engine), "head")
+    with pytest.raises(CommandError, match=f"Can't locate revision identified by '{OLD[-1]}'"):
+        command.stamp(AlembicProject.load(PROJECT).config(engine), BASELINE)
+    assert heads(engine) == (OLD[-1],)
+
+
+def test_deployment_runs_the_module(
+    database_url: str, engine: Engine, copy_example: Callable[[str], Path]
+) -> None:
+    """`python -m squash_catalog.baseline`, as the release's deployment runs it."""
+    command.upgrade(AlembicProject.load(old_history(copy_example)).config(engine), "head")
+    result = subprocess.run(
+        [sys.executable, "-m", "squash_catalog.baseline"],
+        cwd=PROJECT,
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"stamped {BASELINE} over {OLD[-1]}"
+    assert heads(engine) == (BASELINE,)

@@ -176,15 +176,17 @@ def test_sqlite_autogenerate_sees_an_enum_value_only_through_the_varchar_length(
     """SQLite only: Enum is VARCHAR(length of the longest value) there, with no CHECK."""
     command.upgrade(AlembicProject.load(PROJECT).config(engine), "head")
     _, metadata = edit_models('"draft", "active",', f'"draft", "active", "{added}",')
+    assert sa.inspect(engine).get_check_constraints("products") == []  # no CHECK on the Enum
     found = diffs(engine, metadata, compare_server_default=True)
     if seen:
-        [[(kind, _, table, column, _, old_type, _)]] = found
+        [[(kind, _, table, column, _, old_type, new_type)]] = found
         assert (kind, table, column, str(old_type)) == (
             "modify_type",
             "products",
             "status",
             "VARCHAR(6)",
         )
+        assert isinstance(new_type, sa.Enum) and "archived" in new_type.enums
     else:
         assert found == []
 
@@ -263,4 +265,40 @@ def test_alembic_check_on_the_command_line(
     command.downgrade(complete.config(engine), FIRST)
     failed = alembic_check(AlembicProject.load(root))
     assert failed.returncode == 255
-    assert "FAILED: New upgrade operations detected:" in failed.stdout + failed.stderr
+    printed = failed.stdout + failed.stderr
+    assert "FAILED: New upgrade operations detected: [('add_column'" in printed
+    assert "('remove_column'" in printed and "'title'" in printed and "'name'" in printed
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "title: Mapped[str | None] = mapped_column(sa.String(200))",
+            "title: Mapped[str | None] = mapped_column(sa.String(200), index=True)",
+            ("add_index", "ix_products_title"),
+        ),
+        (
+            "title: Mapped[str | None] = mapped_column(sa.String(200))",
+            "title: Mapped[str] = mapped_column(sa.String(200))",
+            ("modify_nullable", "title"),
+        ),
+    ],
+    ids=["index", "nullability"],
+)
+def test_autogenerate_finds_what_hand_written_revisions_forget(
+    engine: Engine,
+    edit_models: Callable[[str, str], Any],
+    old: str,
+    new: str,
+    expected: tuple[str, str],
+) -> None:
+    command.upgrade(AlembicProject.load(PROJECT).config(engine), "head")
+    _, metadata = edit_models(old, new)
+    [diff] = diffs(engine, metadata, compare_server_default=True)
+    if expected[0] == "add_index":
+        kind, index = diff
+        assert (kind, index.name) == expected
+    else:
+        [(kind, _, table, column, *_)] = diff
+        assert (kind, table, column) == ("modify_nullable", "products", expected[1])

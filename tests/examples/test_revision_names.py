@@ -126,6 +126,8 @@ def test_alembic_revision_names_the_file_by_date_revision_and_message(
     assert match is not None, path.name
     assert match["slug"] == "add_email_verified_at_to_users"
     assert match["rev"] == revision_variable(path)
+    docstring = ast.get_docstring(ast.parse(path.read_text())) or ""
+    assert docstring.splitlines()[0] == "add email_verified_at to users"
     created = dt.datetime.strptime(match["date"], "%Y_%m_%d_%H%M").replace(tzinfo=dt.UTC)
     assert before <= created <= after  # the date is the UTC time of `alembic revision`
     assert path.parent == folder / "migrations" / "versions"
@@ -165,6 +167,16 @@ def test_generic_or_empty_messages_are_rejected(
     assert len(problems) == 1
     expected = "the name is not" if message in (None, ".") else "does not say what changes"
     assert expected in problems[0]
+    if message is None:  # no -m: Alembic writes `<rev>_.py`, no slug at all
+        assert re.fullmatch(r"\d{4}_\d{2}_\d{2}_\d{4}-[0-9a-f]{12}_\.py", path.name), path.name
+    if message in ("update", "empty message"):  # the page's examples, word for word
+        slug = message.replace(" ", "_")
+        assert path.name.endswith(f"_{slug}.py")
+        assert problems[0] == (
+            f"{path}: the slug {slug!r} does not say what changes. Rename the file after its "
+            "change (e.g. add_email_verified_at_to_users) and make the docstring's first line "
+            "say the same."
+        )
 
 
 def test_a_name_that_disagrees_with_the_revision_variable_is_rejected(tmp_path: Path) -> None:

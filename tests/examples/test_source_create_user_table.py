@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import shutil
 from pathlib import Path
 
@@ -33,14 +34,21 @@ def insert_relying_on_defaults(engine: Engine, users: sa.Table, **values: dt.dat
 @pytest.mark.backends("sqlite")
 def test_sqlite_upgrades_but_first_insert_fails(engine: Engine) -> None:
     users = upgraded(engine)  # alembic upgrade head: no error
-    with pytest.raises(sa.exc.OperationalError, match=r"unknown function: now\(\)"):
+    with engine.connect() as conn:
+        ddl = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'users'").scalar()
+    assert "DEFAULT (now())" in ddl  # stored, not evaluated
+    with pytest.raises(
+        sa.exc.OperationalError, match=r"\(sqlite3\.OperationalError\) unknown function: now\(\)"
+    ):
         insert_relying_on_defaults(engine, users)
 
 
 @pytest.mark.backends("sqlite")
 def test_sqlite_harness_reports_the_broken_default(database_url: str) -> None:
     with pytest.raises(
-        MigrationCheckError, match=r"table 'users' on sqlite .*unknown function: now\(\)"
+        MigrationCheckError,
+        match=r"^inserting a row that relies on server defaults into table 'users' on sqlite "
+        r"[\d.]+ failed: unknown function: now\(\)",
     ):
         check_migrations(AlembicProject.load(PROJECT), database_url)
 
@@ -56,6 +64,8 @@ def test_sqlite_stores_the_text_true_that_no_query_for_active_users_finds(engine
         ).scalar_one()
     assert tuple(stored) == ("true", "text")
     assert active == 0
+    is_active = users.c.is_active.is_(True).compile(dialect=engine.dialect)
+    assert str(is_active) == "users.is_active IS 1"
 
 
 @pytest.mark.backends("postgresql")
@@ -128,11 +138,17 @@ def test_email_uniqueness_is_case_sensitive(engine: Engine) -> None:
         assert conn.execute(sa.select(sa.func.count()).select_from(users)).scalar_one() == 2
 
 
-def test_varchar_without_length_does_not_compile_for_mysql(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("url", ["mysql://root@localhost/app", "mariadb://root@localhost/app"])
+def test_varchar_without_length_does_not_compile_for_mysql(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Offline mode (`alembic upgrade head --sql`) needs no server: the dialect alone refuses.
-    monkeypatch.setenv("DATABASE_URL", "mysql://root@localhost/app")
+    monkeypatch.setenv("DATABASE_URL", url)
     config = AlembicProject.load(PROJECT).config()
-    with pytest.raises(sa.exc.CompileError, match="VARCHAR requires a length on dialect mysql"):
+    dialect = url.split(":")[0]
+    with pytest.raises(
+        sa.exc.CompileError, match=f"VARCHAR requires a length on dialect {dialect}"
+    ):
         command.upgrade(config, "head", sql=True)
 
 
@@ -146,5 +162,22 @@ def test_as_published_it_is_not_a_revision_file(tmp_path: Path) -> None:
     with pytest.raises(ProjectError, match="sets no `revision` variable"):
         AlembicProject.load(project)
     config = AlembicProject(root=project, config_file=project / "alembic.ini").config()
-    with pytest.raises(CommandError, match="Could not determine revision id"):
+    with pytest.raises(
+        CommandError, match="Could not determine revision id from filename create_user_table.py"
+    ):
         command.history(config)
+
+
+def test_the_project_adds_the_four_variables_and_nothing_else() -> None:
+    [revision] = (PROJECT / "migrations" / "versions").glob("*.py")
+    published = AS_PUBLISHED.read_text().splitlines()
+    adapted = revision.read_text().splitlines()
+    diff = [line for line in difflib.ndiff(published, adapted) if line[:1] in "+-"]
+    assert not [line for line in diff if line.startswith("-")]  # nothing published is changed
+    code = [line[2:] for line in diff if line[2:].strip() and not line[2:].startswith("#")]
+    assert code == [
+        "revision = '1234abc56789'",
+        "down_revision = None",
+        "branch_labels = None",
+        "depends_on = None",
+    ]

@@ -4,6 +4,7 @@ only one backend catches."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 import yaml
 from alembic import command
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
 
 from migration_handbook import AlembicProject, MigrationCheckError, check_migrations
@@ -97,8 +98,16 @@ def test_integer_default_for_a_boolean_passes_on_sqlite_only(
     else:
         with pytest.raises(MigrationCheckError) as raised:
             check_migrations(project, database_url)
-        assert 'column "is_paid" is of type boolean but default expression is of type integer' in (
-            str(raised.value)
+        message = str(raised.value)
+        assert re.match(
+            r"upgrade to revision 8ce9364f9d45 \(\S+/2024_03_08_0000-8ce9364f9d45_add_is_paid_"
+            r"integer_default\.py\) failed on postgresql [\d.]+: ProgrammingError: "
+            r"\(psycopg\.errors\.DatatypeMismatch\) column \"is_paid\" is of type boolean but "
+            r"default expression is of type integer\n",
+            message,
+        ), message
+        assert (
+            "\n[SQL: ALTER TABLE orders ADD COLUMN is_paid BOOLEAN DEFAULT 0 NOT NULL]" in message
         )
 
 
@@ -113,5 +122,39 @@ def test_alter_column_without_batch_passes_on_postgresql_only(
         with pytest.raises(MigrationCheckError) as raised:
             check_migrations(project, database_url)
         message = str(raised.value)
-        assert 'near "ALTER": syntax error' in message
-        assert "ALTER TABLE orders ALTER COLUMN customer_email SET NOT NULL" in message
+        assert re.match(
+            r"upgrade to revision 625355b41a99 \(\S+/2024_03_08_0000-625355b41a99_require_"
+            r"customer_email_without_batch\.py\) failed on sqlite [\d.]+: OperationalError: "
+            r"\(sqlite3\.OperationalError\) near \"ALTER\": syntax error\n"
+            r"\[SQL: ALTER TABLE orders ALTER COLUMN customer_email SET NOT NULL\]",
+            message,
+        ), message
+
+
+def test_the_fix_renders_for_each_backend(backend: str, engine: Engine) -> None:
+    """sa.false() renders false / 0; batch mode is a plain ALTER on PostgreSQL, a rebuild on SQLite."""
+    project = AlembicProject.load(PROJECT)
+    command.upgrade(project.config(engine), "3f788ff347a8")
+    emitted: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+        emitted.append(" ".join(statement.split()))
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        command.upgrade(project.config(engine), "ba062575d7e0")
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    ddl = [s for s in emitted if s.startswith(("ALTER", "CREATE", "DROP"))]
+    if backend == "postgresql":
+        assert ddl == [
+            "ALTER TABLE orders ALTER COLUMN customer_email SET NOT NULL",
+            "ALTER TABLE orders ADD COLUMN is_paid BOOLEAN DEFAULT false NOT NULL",
+        ]
+    else:
+        assert ddl[0].startswith("CREATE TABLE _alembic_tmp_orders (")
+        assert "is_paid BOOLEAN DEFAULT 0 NOT NULL" in ddl[0]
+        assert ddl[1:] == ["DROP TABLE orders", "ALTER TABLE _alembic_tmp_orders RENAME TO orders"]
+        copy = [s for s in emitted if s.startswith("INSERT INTO _alembic_tmp_orders")]
+        assert len(copy) == 1 and copy[0].endswith("FROM orders")
+        assert emitted.index(copy[0]) < emitted.index("DROP TABLE orders")

@@ -265,3 +265,16 @@ def test_postgresql_new_enum_value_is_unusable_until_commit(engine: Engine) -> N
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("ALTER TYPE order_status ADD VALUE 'refunded'")
         assert conn.exec_driver_sql("SELECT 'refunded'::order_status").scalar_one() == "refunded"
+
+
+@pytest.mark.backends("sqlite")  # the BEGIN fix exists for SQLite's driver only
+def test_sqlite_fix_leaves_a_handed_in_connection_as_it_was(engine: Engine) -> None:
+    project = AlembicProject.load(EXAMPLES / NAME)
+    with engine.connect() as conn:
+        command.upgrade(project.config(conn), "head")
+        conn.commit()
+        # After the upgrade the listener is gone: the driver sends no BEGIN before DDL again,
+        # so this CREATE TABLE commits by itself and the rollback cannot undo it.
+        conn.exec_driver_sql("CREATE TABLE scratch (id INTEGER)")
+        conn.rollback()
+    assert "scratch" in sa.inspect(engine).get_table_names()

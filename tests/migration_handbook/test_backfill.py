@@ -149,6 +149,14 @@ def test_progress_bar_on_request(engine: Engine, capsys: pytest.CaptureFixture[s
     assert "\r[##############################] 100/100 rows (100.0%)" in err
 
 
+def test_no_progress_bar_by_default_when_stderr_is_not_a_terminal(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_items(engine, list(range(1, 101)))
+    backfill(engine, "items", values=FILL, where=TODO, batch_size=50)
+    assert "[#" not in capsys.readouterr().err  # pytest's captured stderr is not a terminal
+
+
 def test_a_connection_inside_a_transaction_is_refused(engine: Engine) -> None:
     make_items(engine, [1])
     with engine.connect() as conn:
@@ -163,3 +171,37 @@ def test_a_python_value_must_be_wrapped(engine: Engine) -> None:
         backfill(engine, "items", values={"price_cents": 5}, where=TODO)  # type: ignore[dict-item]
     report = backfill(engine, "items", values={"price_cents": sa.literal(5)}, where=TODO)
     assert report.rows == 1
+
+
+def test_keyset_batches_commit_one_by_one_and_never_use_offset(engine: Engine) -> None:
+    make_items(engine, list(range(1, 201)))
+    statements: list[tuple[str, object]] = []
+    seen_by_others: list[tuple[int, int]] = []  # (rows the helper reports, rows another sees)
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        statements.append((statement.upper(), parameters))
+
+    def after_batch(progress: BatchProgress) -> None:
+        with engine.connect() as other:  # another connection sees only committed rows
+            done = other.execute(
+                sa.text("SELECT count(*) FROM items WHERE price_cents IS NOT NULL")
+            ).scalar_one()
+        seen_by_others.append((progress.rows, done))
+
+    backfill(engine, "items", values=FILL, where=TODO, batch_size=50, on_batch=after_batch)
+    assert seen_by_others == [(50, 50), (100, 100), (150, 150), (200, 200)]
+    keysets = [(s, p) for s, p in statements if "ORDER BY" in s and "LIMIT" in s]
+    assert len(keysets) == 5  # one per batch, and one that finds nothing left
+    # SQLAlchemy's SQLite dialect always writes `LIMIT ? OFFSET ?`: the offset must be 0 there.
+    # No batch skips rows by an offset; each starts after the last key instead.
+    for statement, parameters in keysets:
+        assert "OFFSET" not in statement or list(parameters)[-1] == 0, (statement, parameters)  # type: ignore[call-overload]
+    assert sum(" > " in s for s, _ in keysets) == 4
+
+
+def test_pause_sleeps_after_every_batch(engine: Engine) -> None:
+    make_items(engine, list(range(1, 201)))
+    report = backfill(engine, "items", values=FILL, where=TODO, batch_size=50, pause=0.1)
+    assert report.batches == 4
+    assert report.seconds >= 0.4  # four pauses of 0.1 s; a lower bound holds on a busy machine

@@ -29,7 +29,9 @@ def test_missing_sqlite_database_is_named(tmp_path: Path) -> None:
 
 
 def test_in_memory_sqlite_cannot_be_backed_up(tmp_path: Path) -> None:
-    with pytest.raises(BackupError, match="only a SQLite database file"):
+    with pytest.raises(
+        BackupError, match="only a SQLite database file can be backed up or restored this way"
+    ):
         backup_database("sqlite://", tmp_path / "b.db")
 
 
@@ -39,7 +41,10 @@ def test_other_backends_are_refused_with_a_pointer(tmp_path: Path) -> None:
 
 
 def test_pg_dump_too_old_for_the_server_is_refused() -> None:
-    with pytest.raises(BackupError, match="no pg_dump 99 or newer found.*HANDBOOK_PG_BIN"):
+    with pytest.raises(
+        BackupError,
+        match=r"no pg_dump 99 or newer found in \$HANDBOOK_PG_BIN, the pgserver package or PATH\. ",
+    ):
         find_pg_tool("pg_dump", server_major=99)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,8 +78,10 @@ def test_foreign_keys_need_the_parents_count() -> None:
     )
     with pytest.raises(DataGenerationError, match="children.parent_id references parents"):
         next(generate_rows(children, 1))
-    ids = {r["parent_id"] for r in generate_rows(children, 1_000, parent_counts={"parents": 50})}
-    assert ids <= set(range(1, 51))
+    picked = [r["parent_id"] for r in generate_rows(children, 1_000, parent_counts={"parents": 50})]
+    assert set(picked) <= set(range(1, 51))
+    busiest = Counter(picked).most_common(10)  # a fifth of the parents ...
+    assert sum(count for _, count in busiest) > 500  # ... take most of the children
 
 
 def test_fill_names_a_missing_table(engine: Engine) -> None:
@@ -129,3 +132,72 @@ def test_keys_keep_working_after_a_fill(engine: Engine) -> None:
             )
         ).scalar_one()
     assert new_id == COUNTS["customers"] + 1
+
+
+def test_each_column_kind_gets_the_spread_the_page_states() -> None:
+    # The table of docs/best-practices/production-like-data.md, row by row.
+    metadata = sa.MetaData()
+    table = sa.Table(
+        "events",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("email", sa.String(320), nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("body", sa.Text, nullable=False),
+        sa.Column("quantity", sa.Integer, nullable=False),
+        sa.Column("happened_at", sa.DateTime, nullable=False),
+        sa.Column("active", sa.Boolean, nullable=False),
+    )
+    n = 10_000
+    rows = list(generate_rows(table, n, seed=1))
+
+    capitalised = sum(r["email"][0].isupper() for r in rows) / n
+    assert 0.03 < capitalised < 0.07  # 5% with a capitalised first letter
+
+    statuses = Counter(r["status"] for r in rows)
+    assert 0.45 < statuses["new"] / n < 0.55  # `new` 50%
+    assert 0.20 < statuses["paid"] / n < 0.30  # `paid` 25%
+    assert 0.005 < statuses["on_hold"] / n < 0.02  # `on_hold` 1%
+    assert statuses.most_common()[-1][0] == "on_hold"
+
+    words = sorted(len(r["body"].split()) for r in rows)
+    assert words[n // 2] <= 6 and words[-1] >= 30  # mostly few words, sometimes many
+
+    quantities = sorted(r["quantity"] for r in rows)
+    mean = sum(quantities) / n
+    assert quantities[n // 2] < mean < quantities[-1] / 5  # many small values, a long tail
+
+    epoch = dt.datetime(2026, 1, 1)
+    times = [r["happened_at"] for r in rows]
+    assert all(epoch - dt.timedelta(days=3 * 365) <= t <= epoch for t in times)
+    last_year = sum(t >= epoch - dt.timedelta(days=365) for t in times)
+    first_year = sum(t < epoch - dt.timedelta(days=2 * 365) for t in times)
+    assert last_year > 2 * first_year  # denser towards the end
+
+    active = sum(r["active"] for r in rows) / n
+    assert 0.82 < active < 0.88  # 85% true
+
+
+def test_overrides_replace_a_columns_made_up_values() -> None:
+    accounts = tables().tables["accounts"]
+    rows = list(generate_rows(accounts, 100, seed=0, overrides={"plan": lambda rng, i: "pro"}))
+    assert {r["plan"] for r in rows} == {"pro"}
+
+
+def test_rows_go_in_by_copy_on_postgresql_and_executemany_on_sqlite(
+    engine: Engine, backend: str
+) -> None:
+    command.upgrade(AlembicProject.load(PROJECT).config(engine), "a458e0d185d0")
+    inserts: list[bool] = []  # one entry per INSERT SQLAlchemy sent: was it an executemany?
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("INSERT INTO"):
+            inserts.append(executemany)
+
+    with engine.connect() as conn:
+        assert fill_tables(conn, COUNTS, seed=0) == COUNTS
+    if backend == "postgresql":
+        assert inserts == []  # COPY ... FROM STDIN, on psycopg's own cursor
+    else:
+        assert inserts == [True, True]  # one executemany per table (fewer rows than a chunk)

@@ -200,3 +200,26 @@ def test_inside_an_alembic_autocommit_block(accounts: Engine) -> None:
             report = run_with_lock_timeout(op.get_bind(), ALTER, lock_timeout=LOCK_TIMEOUT)
     assert report.attempts == 1
     assert "note" in {c["name"] for c in sa.inspect(accounts).get_columns("accounts")}
+
+
+@pytest.mark.backends("postgresql")
+def test_the_waits_between_attempts_double_up_to_max_backoff(accounts: Engine) -> None:
+    waits: list[float] = []  # the helper's `sleep` parameter: record the waits, don't sleep
+    with holder(accounts):
+        with pytest.raises(LockTimeoutError, match="gave up after 6 attempts"):
+            run_with_lock_timeout(
+                accounts, ALTER, lock_timeout=0.05, attempts=6, max_backoff=3.0, sleep=waits.append
+            )
+    assert waits == [0.5, 1.0, 2.0, 3.0, 3.0]  # the defaults: 0.5 s, then doubled, capped
+
+
+@pytest.mark.backends("sqlite")
+def test_on_sqlite_ddl_before_the_first_dml_is_not_rolled_back(accounts: Engine) -> None:
+    # Python's sqlite3 driver sends BEGIN only before INSERT/UPDATE/DELETE: the ALTER commits
+    # by itself, the UPDATE after it is rolled back with the failing statement.
+    with pytest.raises(sa.exc.OperationalError, match="no such column: missing"):
+        run_with_lock_timeout(
+            accounts, [ALTER, "UPDATE accounts SET note = 'x'", "SELECT missing FROM accounts"]
+        )
+    with accounts.connect() as conn:
+        assert conn.execute(sa.text("SELECT note FROM accounts")).scalars().all() == [None, None]
