@@ -64,12 +64,14 @@ def check_migrations(
     return run_stairway(
         project,
         target,
-        at_head=[
-            lambda runner: check_models_match(project, runner.connection or runner.engine),
-            lambda runner: check_server_defaults(
+        at_head={
+            "models match the database at head": lambda runner: check_models_match(
+                project, runner.connection or runner.engine
+            ),
+            "server defaults work": lambda runner: check_server_defaults(
                 project, runner.connection or runner.engine, values=values
             ),
-        ],
+        },
     )
 
 
@@ -77,11 +79,12 @@ def run_stairway(
     project: AlembicProject,
     target: Target,
     *,
-    at_head: list[Callable[[MigrationRunner], Any]] | None = None,
+    at_head: Mapping[str, Callable[[MigrationRunner], Any]] | None = None,
 ) -> HarnessReport:
     """Take every revision up, down and up again, comparing reflected schemas at each step.
 
-    `at_head` callables run once the database is at head, before the way down.
+    `at_head` maps check names to callables that run once the database is at head, before the
+    way down; each name is added to the report when its check passes.
 
     Histories that branch and merge again (`alembic merge`) work too: each step down takes
     back exactly the one revision it tests, and the database must then be at the revisions it
@@ -103,8 +106,9 @@ def run_stairway(
             after.append(runner.snapshot())
             report.revisions.append(script.revision)
         report.checks.append("upgrade base -> head, one revision at a time")
-        for check in at_head or []:
+        for name, check in (at_head or {}).items():
             check(runner)
+            report.checks.append(name)
         for i in reversed(range(len(revisions))):
             script = revisions[i]
             below = _one_step_below(script, heads_before[i])
@@ -127,8 +131,6 @@ def run_stairway(
         report.checks.append("each downgrade restores the schema; each re-upgrade reproduces it")
         _check_clean_base(runner)
         report.checks.append("nothing but alembic_version left at base")
-        if at_head:
-            report.checks[1:1] = ["models match the database at head", "server defaults work"]
         return report
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -152,9 +153,8 @@ def test_varchar_without_length_does_not_compile_for_mysql(
         command.upgrade(config, "head", sql=True)
 
 
-def test_as_published_it_is_not_a_revision_file(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(PROJECT, project, ignore=shutil.ignore_patterns("__pycache__"))
+def test_as_published_it_is_not_a_revision_file(copy_example: Callable[[str], Path]) -> None:
+    project = copy_example(PROJECT.name)
     versions = project / "migrations" / "versions"
     for old in versions.glob("*.py"):
         old.unlink()

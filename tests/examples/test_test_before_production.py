@@ -27,10 +27,11 @@ SAMPLE = "tests/test_migrations.py"
 URL_VARIABLE = "MIGRATIONS_TEST_DATABASE_URL"
 
 
-def run_sample(tmp_path: Path, url: str | None) -> subprocess.CompletedProcess[str]:
+def run_sample(
+    copy_example: Callable[[str], Path], url: str | None
+) -> subprocess.CompletedProcess[str]:
     """Run the sample test module the way a reader's CI does, in a copy of the example."""
-    project = tmp_path / "project"
-    shutil.copytree(PROJECT, project, ignore=shutil.ignore_patterns("__pycache__", "*.db"))
+    project = copy_example(PROJECT.name)
     env = {k: v for k, v in os.environ.items() if k not in (URL_VARIABLE, "DATABASE_URL")}
     if url is not None:
         env[URL_VARIABLE] = url
@@ -58,14 +59,16 @@ def test_passes_every_harness_check(database_url: str) -> None:
     assert report.revisions == ["3f788ff347a8", "ba062575d7e0"]
 
 
-def test_sample_test_module_passes_on_this_backend(database_url: str, tmp_path: Path) -> None:
-    result = run_sample(tmp_path, database_url)
+def test_sample_test_module_passes_on_this_backend(
+    database_url: str, copy_example: Callable[[str], Path]
+) -> None:
+    result = run_sample(copy_example, database_url)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "2 passed" in result.stdout
 
 
-def test_sample_test_module_says_what_to_set(tmp_path: Path) -> None:
-    result = run_sample(tmp_path, None)
+def test_sample_test_module_says_what_to_set(copy_example: Callable[[str], Path]) -> None:
+    result = run_sample(copy_example, None)
     assert result.returncode == 1
     assert f"{URL_VARIABLE} is not set" in result.stdout
 

@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import decimal
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from migration_handbook import AlembicProject, check_migrations
+from migration_handbook.databases import fresh_postgres_database, url_text, with_psycopg
 
 PROJECT = Path(__file__).resolve().parents[1]  # the folder that holds alembic.ini
 URL_VARIABLE = "MIGRATIONS_TEST_DATABASE_URL"
@@ -40,20 +39,12 @@ def database_url(tmp_path: Path) -> Iterator[str]:
             f"{URL_VARIABLE}=postgresql+psycopg://postgres@localhost:5432/postgres "
             f"(or {URL_VARIABLE}=sqlite:// for a quick local run on SQLite)."
         )
-    server = make_url(configured)
+    server = with_psycopg(configured)
     if server.get_backend_name() == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrations.db'}"
         return
-    name = f"test_migrations_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with fresh_postgres_database(server, prefix="test_migrations") as url:
+        yield url_text(url)
 
 
 def test_migrations_pass_the_harness(database_url: str) -> None:
